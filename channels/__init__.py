@@ -1,0 +1,1 @@
+"""Haven gateway: FastAPI app and one adapter per channel."""
