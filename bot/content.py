@@ -265,7 +265,7 @@ class ContentBase:
         return Rendered(
             topic=topic_id,
             language=language,
-            text="\n\n".join(p for p in parts if p),
+            text=("\n" if variant == "sms" else "\n\n").join(p for p in parts if p),
             sources=tuple(s.cite() for s in topic.sources),
             basis=topic.basis,
             translated=translated,
@@ -283,14 +283,32 @@ class ContentBase:
             numbers = ", ".join(f"{c.phone} ({_service_name(c.label, language)})" for c in contacts)
             return _("Emergency: {numbers}", numbers=numbers), contacts
         if role == "consulate" and not contacts:
+            if compact:
+                return _("Your embassy or consulate."), ()
             return _("Your embassy or consulate (its number is on your government's website)."), ()
         if not contacts:
             return "", ()
-        lines = []
-        for contact in contacts[:1] if compact else contacts:
-            reach = " ".join(x for x in (contact.phone, contact.web) if x)
-            lines.append(f"- {contact.label}: {reach}" if not compact else f"{contact.label}: {reach}")
-        return "\n".join(lines), contacts[:1] if compact else contacts
+        if compact:
+            contact = contacts[0]
+            return f"{plain_latin(short_label(contact.label))}: {contact.phone or contact.web}", contacts[:1]
+        lines = [f"- {c.label}: {' '.join(x for x in (c.phone, c.web) if x)}" for c in contacts]
+        return "\n".join(lines), contacts
+
+
+def plain_latin(text: str) -> str:
+    """Latin letters without diacritics (Türk Kızılay -> Turk Kizilay), so an SMS can stay GSM-7."""
+    import unicodedata
+
+    text = text.replace("ı", "i").replace("İ", "I")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def short_label(label: str) -> str:
+    """'US Department of Labor, Wage and Hour Division (unpaid wages)' -> 'US Department of Labor'."""
+    for sep in (" (", ", ", " - ", ": "):
+        label = label.split(sep)[0]
+    return label
 
 
 def _service_name(service: str, language: str) -> str:

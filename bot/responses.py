@@ -17,7 +17,8 @@ from bot.content import KINDS, ContentBase, country_name
 Option = tuple[str, str]
 PAGE_SIZE = 8
 PHASE_ORDER = {"emergency": 0, "any": 1, "pre_crisis": 2, "post_crisis": 3}
-SMS_CHANNELS = frozenset({"sms", "twilio", "whatsapp"})
+SMS_CHANNELS = frozenset({"sms"})  # short variant, GSM-7 budget
+NUMBERED_CHANNELS = frozenset({"sms", "whatsapp", "cli"})  # menus as numbered lines, no buttons
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,10 @@ class Context:
     def variant(self) -> str:
         return "sms" if self.channel in SMS_CHANNELS else "chat"
 
+    @property
+    def numbered(self) -> bool:
+        return self.channel in NUMBERED_CHANNELS
+
 
 class Responder:
     """Renders every `utter_<name>` the dialogue can predict."""
@@ -83,13 +88,13 @@ class Responder:
         rendered = self.content.render(topic_id, ctx.language, ctx.country, ctx.nationality, ctx.variant)
         _ = i18n.gettext_for(ctx.language)
         text = rendered.text
-        if ctx.variant == "sms":
+        if ctx.numbered:
             text += "\n" + _("0 Menu")
         return Reply(
             topic=topic_id,
             language=ctx.language,
             text=text,
-            options=((_("Menu"), payload("menu")),) if ctx.variant != "sms" else (),
+            options=((_("Menu"), payload("menu")),) if not ctx.numbered else (),
             sources=rendered.sources,
             basis=rendered.basis,
             translated=rendered.translated,
@@ -148,7 +153,7 @@ class Responder:
     def _menu_reply(self, topic: str, text: str, options: list[Option], ctx: Context) -> Reply:
         """Numbered lines for SMS; buttons elsewhere. '0' always brings back the main menu."""
         _ = i18n.gettext_for(ctx.language)
-        if ctx.variant == "sms":
+        if ctx.numbered:
             lines = [text, *(f"{n} {title}" for n, title in enumerate(options, start=1))]
             if topic != "menu" or ctx.entities.get("help_kind"):
                 lines.append(_("0 Menu"))

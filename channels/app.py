@@ -1,0 +1,91 @@
+"""The FastAPI gateway hosting the Rasa agent in-process (loaded once, at start-up)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+from contextlib import asynccontextmanager
+
+import bot  # noqa: F401  (telemetry off before Rasa loads)
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse
+
+from bot.assistant import Assistant
+from bot.content_check import ContentInvalid
+from bot.model import model_path
+from bot.nlg import shared_content
+from channels import registry
+from channels.core import Gateway
+from channels.settings import ConfigurationError, Settings
+
+log = logging.getLogger("haven")
+
+
+class StartupError(SystemExit):
+    """One clear line saying why the service will not start."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"haven: cannot start: {message}")
+
+
+def _preflight(settings: Settings) -> None:
+    try:
+        settings.require_safe()
+    except ConfigurationError as error:
+        raise StartupError(str(error)) from None
+    try:
+        shared_content()
+    except ContentInvalid as error:
+        first = error.errors[0]
+        raise StartupError(f"invalid content ({len(error.errors)} errors), first: {first}") from None
+
+
+def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app; with `assistant` given (tests), it is used instead of loading the model."""
+    settings = settings or Settings.from_env()
+    _preflight(settings)
+    gateway = Gateway(settings=settings, assistant=assistant)
+    model = None
+    if assistant is None:
+        model = model_path()
+        if not model.exists():
+            raise StartupError(f"no trained model for the current training data ({model.name}): run `haven train`")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        loader = None
+        if gateway.assistant is None:
+            loader = asyncio.create_task(_load(gateway, model))
+        yield
+        if loader and not loader.done():
+            loader.cancel()
+
+    app = FastAPI(
+        title="Haven",
+        version="0.1.0",
+        description="Crisis information for migrants: SMS, chat and a JSON API. Nothing identifying is stored.",
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_body_bytes:
+            return PlainTextResponse(f"request body over {settings.max_body_bytes} bytes", status_code=413)
+        return await call_next(request)
+
+    for router in registry.routers():
+        app.include_router(router)
+    return app
+
+
+async def _load(gateway: Gateway, model) -> None:
+    try:
+        gateway.assistant = await asyncio.to_thread(Assistant.load, model)
+        log.info("ready: model %s", model.name)
+    except Exception as error:  # noqa: BLE001 - any load failure stops the service with one line
+        log.critical("haven: cannot start: the model %s could not be loaded: %s", model, error)
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -1,0 +1,66 @@
+"""All configuration, read once from the environment. Refuses unsafe secrets outside development."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.paths import data_dir
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "development", "dev"})
+DEVELOPMENT_KEY = "haven-development-key-not-for-production"
+MIN_SECRET_LENGTH = 16
+
+
+class ConfigurationError(Exception):
+    """The service cannot start; the message names the variable to fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    secret_key: str
+    data_dir: Path
+    public_url: str | None
+    redis_url: str | None
+    twilio_auth_token: str | None
+    conversation_ttl_hours: float
+    max_body_bytes: int
+
+    @property
+    def development(self) -> bool:
+        return self.env == "development"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ.get("HAVEN_ENV", "production").strip().lower() or "production"
+        if env not in ("development", "production"):
+            raise ConfigurationError(f"HAVEN_ENV must be 'development' or 'production', not '{env}'")
+        secret = os.environ.get("HAVEN_SECRET_KEY", "")
+        if not secret and env == "development":
+            secret = DEVELOPMENT_KEY
+        try:
+            ttl = float(os.environ.get("HAVEN_CONVERSATION_TTL_HOURS", "24"))
+        except ValueError:
+            raise ConfigurationError("HAVEN_CONVERSATION_TTL_HOURS must be a number of hours") from None
+        return cls(
+            env=env,
+            secret_key=secret,
+            data_dir=data_dir(),
+            public_url=(os.environ.get("HAVEN_PUBLIC_URL") or "").rstrip("/") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+            twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
+            conversation_ttl_hours=ttl,
+            max_body_bytes=int(os.environ.get("HAVEN_MAX_BODY_BYTES", str(64 * 1024))),
+        )
+
+    def require_safe(self) -> Settings:
+        """Raise ConfigurationError unless the secrets are fit for this environment."""
+        if self.development:
+            return self
+        if self.secret_key.lower() in PLACEHOLDER_SECRETS or self.secret_key == DEVELOPMENT_KEY:
+            raise ConfigurationError("HAVEN_SECRET_KEY is not set (or is a placeholder): set a random key of 32+ characters, or HAVEN_ENV=development")
+        if len(self.secret_key) < MIN_SECRET_LENGTH:
+            raise ConfigurationError(f"HAVEN_SECRET_KEY is too short: use at least {MIN_SECRET_LENGTH} random characters")
+        return self

@@ -1,0 +1,1 @@
+"""Twilio SMS and WhatsApp: signed form webhooks in, TwiML out."""
