@@ -34,11 +34,11 @@ DEFAULT_MAX_AGE_DAYS = 180
 TOPIC_REQUIRED = ("id", "kind", "phase", "hazards", "basis", "sources", "contacts", "title", "sms", "chat", "operator_script")
 PACK_REQUIRED = ("country", "editor", "updated", "complete", "reverify_before_deployment")
 HEDGES = re.compile(
-    r"urged|recommend|should|some countries|not guaranteed|may |might|can ask|practice|in some|"
+    r"urged|recommend|should|some countries|not guaranteed|may |might|practice|in some|"
     r"not always|varies|differ|depends|guidance|\bsome\b|\bmany\b|often|usually|in past crises",
     re.IGNORECASE,
 )
-PHONE_IN_TEXT = re.compile(r"\+?\d[\d ()-]{4,}\d|\b\d{3}\b")
+PHONE_IN_TEXT = re.compile(r"\+?\d[\d ()-]{4,}\d|\b(?!(?:19|20)\d\d\b)\d{3,6}\b")
 URL_IN_TEXT = re.compile(r"https?://|www\.", re.IGNORECASE)
 SHORT_CODE = re.compile(r"^\d{2,6}$")
 ISO_TERRITORIES = frozenset(code for code in BabelLocale("en").territories if len(code) == 2 and code.isalpha())
