@@ -180,9 +180,10 @@ def parse_country(raw: dict, path: Path | None = None) -> CountryPack:
 class ContentBase:
     """All topics and country packs, loaded once; rendering is pure and cheap."""
 
-    def __init__(self, topics: dict[str, Topic], countries: dict[str, CountryPack]) -> None:
+    def __init__(self, topics: dict[str, Topic], countries: dict[str, CountryPack], menu: dict[str, list[str]] | None = None) -> None:
         self.topics = topics
         self.countries = countries
+        self.menu = menu or {}
 
     @classmethod
     def load(cls, directory: Path | None = None) -> ContentBase:
@@ -201,7 +202,9 @@ class ContentBase:
         for path in sorted((directory / "countries").glob("*.yml")):
             pack = parse_country(load_located(path).data, path)
             countries[pack.code] = pack
-        return cls(topics, countries)
+        menu_file = directory / "menu.yml"
+        menu = load_located(menu_file).data if menu_file.exists() else {}
+        return cls(topics, countries, {k: list(v or []) for k, v in (menu or {}).items()})
 
     # -- selection ---------------------------------------------------------------------------
     def pack(self, country: str | None) -> CountryPack | None:

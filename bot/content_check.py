@@ -100,9 +100,26 @@ def check_content(directory: Path, today: dt.date | None = None, max_age: int | 
         codes.add(_check_pack(doc, topic_ids, today, max_age, report))
     if pack_docs and DEFAULT_PACK not in codes:
         report.error(directory / "countries" / "default.yml", (), "the 'default' pack (country unknown) is missing")
+    _check_menu(directory / "menu.yml", topic_ids, report)
     if not report.errors:
         _check_rendered_sms(directory, topic_docs, pack_docs, report)
     return report
+
+
+def _check_menu(path: Path, topic_ids: set[str], report: Report) -> None:
+    if not path.exists():
+        return
+    try:
+        doc = load_located(path)
+    except ContentError as error:
+        report.errors.append(error)
+        return
+    for kind, entries in (doc.data or {}).items():
+        if kind not in KINDS:
+            report.error(doc, (kind,), f"menu kind '{kind}' is not one of: {', '.join(KINDS)}")
+        for index, topic_id in enumerate(entries or []):
+            if topic_id not in topic_ids:
+                report.error(doc, (kind, index), f"menu lists unknown topic '{topic_id}'")
 
 
 def _load_all(folder: Path, report: Report) -> list[Located]:

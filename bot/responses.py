@@ -16,7 +16,6 @@ from bot.content import KINDS, ContentBase, country_name
 # Options are (title, payload); payloads are Rasa intent triggers ("/intent{...}").
 Option = tuple[str, str]
 PAGE_SIZE = 8
-PHASE_ORDER = {"emergency": 0, "any": 1, "pre_crisis": 2, "post_crisis": 3}
 SMS_CHANNELS = frozenset({"sms"})  # short variant, GSM-7 budget
 NUMBERED_CHANNELS = frozenset({"sms", "whatsapp", "cli"})  # menus as numbered lines, no buttons
 
@@ -125,10 +124,8 @@ class Responder:
 
     def _topic_menu(self, kind: str, page: int, ctx: Context) -> Reply:
         _ = i18n.gettext_for(ctx.language)
-        topics = sorted(
-            (t for t in self.content.topics.values() if t.kind == kind and t.id != "situation_update"),
-            key=lambda t: (PHASE_ORDER.get(t.phase, 9), t.id),
-        )
+        listed = self.content.menu.get(kind) or sorted(t.id for t in self.content.topics.values() if t.kind == kind)
+        topics = [self.content.topics[t] for t in listed if t in self.content.topics]
         pages = max(1, -(-len(topics) // PAGE_SIZE))
         page = min(max(page, 1), pages)
         chunk = topics[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -154,7 +151,7 @@ class Responder:
         """Numbered lines for SMS; buttons elsewhere. '0' always brings back the main menu."""
         _ = i18n.gettext_for(ctx.language)
         if ctx.numbered:
-            lines = [text, *(f"{n} {title}" for n, title in enumerate(options, start=1))]
+            lines = [text, *(f"{n} {title}" for n, (title, _payload) in enumerate(options, start=1))]
             if topic != "menu" or ctx.entities.get("help_kind"):
                 lines.append(_("0 Menu"))
             text = "\n".join(lines)

@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel, Field, StrictStr, validator
 
 from bot import i18n
 from channels.core import Gateway
@@ -16,10 +16,10 @@ router = APIRouter()
 
 
 class AskRequest(BaseModel):
-    text: str = Field(..., min_length=1, max_length=2000, description="the question, in any supported language")
-    language: Optional[str] = Field(None, description="answer language (en, fr, es, ar, ru, uk, fil, bn); default: detected")
-    country: Optional[str] = Field(None, description="ISO 3166 code of the country the person is in, e.g. LB")
-    nationality: Optional[str] = Field(None, description="ISO 3166 code of the person's nationality, e.g. PH")
+    text: StrictStr = Field(..., min_length=1, max_length=2000, description="the question, in any supported language")
+    language: Optional[StrictStr] = Field(None, description="answer language (en, fr, es, ar, ru, uk, fil, bn); default: detected")
+    country: Optional[StrictStr] = Field(None, description="ISO 3166 code of the country the person is in, e.g. LB")
+    nationality: Optional[StrictStr] = Field(None, description="ISO 3166 code of the person's nationality, e.g. PH")
 
     @validator("text")
     def text_not_blank(cls, value: str) -> str:  # noqa: N805 - pydantic validator

@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 
 import bot  # noqa: F401  (telemetry off before Rasa loads)
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.assistant import Assistant
 from bot.content_check import ContentInvalid
@@ -76,6 +78,13 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         if length and length.isdigit() and int(length) > settings.max_body_bytes:
             return PlainTextResponse(f"request body over {settings.max_body_bytes} bytes", status_code=413)
         return await call_next(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def malformed_body_is_422(request: Request, exc: StarletteHTTPException):
+        # FastAPI answers 400 to a JSON body it cannot decode; the API contract says 422.
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "value_error.json"}]}, status_code=422)
+        return await http_exception_handler(request, exc)
 
     for router in registry.routers():
         app.include_router(router)

@@ -11,7 +11,7 @@ SKELETON_CASES = [
     ("there is shooting outside our building and my friend is bleeding", "emergency_danger"),
     ("is there a bus or ship taking foreigners out of the country?", "evacuation"),
     ("where is the consulate of my country, I need to talk to them", "contact_embassy"),
-    ("my visa ran out months ago, will the hospital report me if I go?", "help_regardless_of_status"),
+    ("I have no papers at all, can I still ask for help or will they deport me?", "help_regardless_of_status"),
     ("the fire burned all my papers including my passport", "lost_documents"),
     ("who won the football match yesterday", "out_of_scope"),
 ]
