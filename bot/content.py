@@ -262,6 +262,7 @@ class ContentBase:
                 parts.append(header + "\n".join(contact_lines))
         if note:
             note_text, _note_translated = i18n.translate(language, note, "content", f"{pack.code.lower()}.notes.{topic_id}")
+            # Translators: {country} is a country name in the reader's language; keep the braces.
             parts.append(_("In {country}:", country=country_name(pack.code, language)) + " " + note_text)
         if not translated:
             parts.append(_("(This answer is not yet translated into your language.)"))
@@ -284,6 +285,7 @@ class ContentBase:
             if not contacts:
                 return _("Emergency: call the local emergency number."), ()
             numbers = ", ".join(f"{c.phone} ({_service_name(c.label, language)})" for c in contacts)
+            # Translators: {numbers} is a list like "112 (police), 140 (ambulance)"; keep the braces.
             return _("Emergency: {numbers}", numbers=numbers), contacts
         if role == "consulate" and not contacts:
             if compact:

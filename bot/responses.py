@@ -186,6 +186,7 @@ class Responder:
         _ = i18n.gettext_for(ctx.language)
         native = i18n.locales()[ctx.language].native
         menu = self._say_menu(Context(ctx.language, ctx.country, ctx.nationality, ctx.channel))
+        # Translators: {language} is the language's own name (e.g. Français); keep the braces.
         return Reply("set_language", ctx.language, _("Language: {language}.", language=native) + "\n" + menu.text, menu.options)
 
     def _say_set_country(self, ctx: Context) -> Reply:
@@ -194,8 +195,10 @@ class Responder:
         _ = i18n.gettext_for(ctx.language)
         name = country_name(ctx.country, ctx.language)
         if ctx.country not in self.content.countries:
+            # Translators: {country} is a country name; keep the braces.
             text = _("Country: {country}. We have no local contacts for it yet; answers give general advice.", country=name)
         else:
+            # Translators: {country} is a country name; keep the braces.
             text = _("Country: {country}. Answers now include its contacts.", country=name)
         menu = self._say_menu(Context(ctx.language, ctx.country, ctx.nationality, ctx.channel))
         return Reply("set_country", ctx.language, text + "\n" + menu.text, menu.options)
@@ -205,6 +208,7 @@ class Responder:
         if not ctx.nationality:
             return Reply("set_nationality", ctx.language, _("Which country are you from? You do not have to say."))
         name = country_name(ctx.nationality, ctx.language)
+        # Translators: {country} is the user's country of origin; keep the braces.
         text = _("Noted: {country}. Answers about embassies will name its consulate where we know it. We do not keep this after the conversation ends.", country=name)
         return Reply("set_nationality", ctx.language, text)
 
