@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 # GSM 03.38 basic character set and the extension table (extension characters cost two septets).
@@ -33,6 +34,19 @@ def normalise_typography(text: str) -> str:
     return text.translate(_NORMALISE)
 
 
+def fold_to_gsm7(text: str) -> str:
+    """Letters outside GSM-7 replaced by their base letter where that is in GSM-7 (a, c, e for á, ç, ê),
+    as carriers' smart encoding does; anything else is left for UCS-2."""
+    out = []
+    for ch in text:
+        if ch in _GSM7_BASIC_SET or ch in _GSM7_EXT_SET:
+            out.append(ch)
+            continue
+        base = unicodedata.normalize("NFKD", ch)[0]
+        out.append(base if base in _GSM7_BASIC_SET else ch)
+    return "".join(out)
+
+
 def is_gsm7(text: str) -> bool:
     return all(ch in _GSM7_BASIC_SET or ch in _GSM7_EXT_SET for ch in text)
 
@@ -51,7 +65,7 @@ class Encoded:
 
 def encode(text: str) -> Encoded:
     """Choose the encoding for `text` and count its segments."""
-    plain = normalise_typography(text)
+    plain = fold_to_gsm7(normalise_typography(text))
     if is_gsm7(plain):
         units = sum(2 if ch in _GSM7_EXT_SET else 1 for ch in plain)
         segments = 1 if units <= GSM7_SINGLE else -(-units // GSM7_MULTI)
