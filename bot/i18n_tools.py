@@ -17,7 +17,7 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from bot import i18n, sms
 from bot.paths import PROJECT_ROOT, TRANSLATIONS_DIR
@@ -211,4 +211,4 @@ def _msgid_lines(path: Path) -> dict[tuple, int]:
 
 
 def _unquote(quoted: str) -> str:
-    return quoted.strip()[1:-1].encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1").decode("utf-8") if quoted.strip() else ""
+    return unescape(quoted.strip()) if quoted.strip() else ""

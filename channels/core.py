@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
+import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from bot.assistant import Assistant
+from channels import commands
 from channels.privacy import pseudonymise_sender, scrub_identifiers
 from channels.settings import Settings
 
 log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000  # longer messages are cut before NLU; the question is nearly always early
+REPLAY_WINDOW_SECONDS = 3600
+REPLAY_MEMORY = 10_000
 
 
 class Channel(str, enum.Enum):
@@ -46,6 +52,7 @@ class Gateway:
     settings: Settings
     assistant: Assistant | None = None
     counters: dict[str, int] = field(default_factory=dict)
+    _answered: OrderedDict = field(default_factory=OrderedDict)
 
     def inbound(self, channel: Channel, address: str, text: str) -> Inbound:
         """Pseudonymise and scrub at once: the real address goes no further than this call."""
@@ -55,10 +62,32 @@ class Gateway:
     def count(self, name: str) -> None:
         self.counters[name] = self.counters.get(name, 0) + 1
 
+    def replayed(self, provider_message_id: str) -> list[Outbound] | None:
+        """The replies already given to this provider message id (a retry or a replay), if any."""
+        key = self._replay_key(provider_message_id)
+        entry = self._answered.get(key)
+        if entry and time.monotonic() - entry[0] < REPLAY_WINDOW_SECONDS:
+            self.count("replayed")
+            return entry[1]
+        return None
+
+    def remember(self, provider_message_id: str, replies: list[Outbound]) -> None:
+        self._answered[self._replay_key(provider_message_id)] = (time.monotonic(), replies)
+        while len(self._answered) > REPLAY_MEMORY:
+            self._answered.popitem(last=False)
+
+    def _replay_key(self, provider_message_id: str) -> str:
+        # Kept in memory only, and hashed: a message id is not an identifier of a person, but
+        # nothing provider-issued needs to be kept verbatim.
+        return hashlib.sha256((self.settings.secret_key + provider_message_id).encode()).hexdigest()[:32]
+
     async def reply(self, message: Inbound) -> list[Outbound]:
         if self.assistant is None:
             raise RuntimeError("the assistant is not loaded")
         self.count(f"messages.{message.channel.value}")
+        command = commands.recognise(message.text)
+        if command is not None:
+            return await self._command(message, *command)
         raw = await self.assistant.handle(message.text, message.sender, message.channel.value)
         replies = []
         for item in raw:
@@ -66,3 +95,9 @@ class Gateway:
             options = tuple((b["title"], b["payload"]) for b in item.get("buttons") or [])
             replies.append(Outbound(item.get("text") or "", options, custom.get("topic"), custom.get("language")))
         return replies
+
+    async def _command(self, message: Inbound, command: commands.Command, language: str) -> list[Outbound]:
+        self.count(f"command.{command.value}")
+        if command in (commands.Command.STOP, commands.Command.FORGET):
+            await self.assistant.forget(message.sender)
+        return [Outbound(commands.reply(command, language), topic=command.value, language=language)]

@@ -70,9 +70,14 @@ async def inbound(request: Request) -> Response:
     if not address:
         return Response("missing From", status_code=400, media_type="text/plain")
     channel = Channel.WHATSAPP if address.startswith("whatsapp:") else Channel.SMS
-    message = gateway.inbound(channel, address, form.get("Body", ""))
-    del address, form  # the real address goes no further
-    replies = await gateway.reply(message)
+    message_id = form.get("MessageSid") or form.get("SmsSid") or ""
+    replies = gateway.replayed(message_id) if message_id else None
+    if replies is None:
+        message = gateway.inbound(channel, address, form.get("Body", ""))
+        del address, form  # the real address goes no further
+        replies = await gateway.reply(message)
+        if message_id:
+            gateway.remember(message_id, replies)
     text = "\n\n".join(r.text for r in replies if r.text)
     if channel is Channel.SMS:
         language = next((r.language for r in replies if r.language), None)

@@ -103,3 +103,37 @@ def test_tracker_store_never_holds_the_sender_number(client, data_dir):
     for needle in ("14155550199", "4155550199", "5550199", "4155550177", "5550177"):
         assert needle.encode() not in written
     assert b"[phone]" in written  # the typed number was replaced before Rasa saw it
+
+
+def test_replayed_message_sid_is_answered_once(client):
+    params = form("I lost my passport", sender="+14155550126", sid="SM" + "7" * 32)
+    first = client.post("/webhooks/twilio", data=params, headers=signed(params))
+    before = dict(client.app.state.gateway.counters)
+    again = client.post("/webhooks/twilio", data=params, headers=signed(params))
+    assert again.status_code == 200 and again.text == first.text
+    after = client.app.state.gateway.counters
+    assert after.get("replayed", 0) == before.get("replayed", 0) + 1
+    assert after.get("messages.sms") == before.get("messages.sms")  # not run through the bot again
+
+
+@pytest.mark.parametrize(("word", "language"), [("STOP", "en"), ("arrêt", "fr"), ("توقف", "ar"), ("стоп", "ru"), ("FORGET", "en"), ("olvidar", "es")])
+def test_stop_and_forget_erase_the_conversation(client, assistant, run, word, language):
+    from channels.privacy import pseudonymise_sender
+    from tests.conftest import TEST_SECRET
+
+    sender = "+14155550130"
+    pseudonym = pseudonymise_sender(TEST_SECRET, "sms", sender)
+    params = form("how do I find my missing brother", sender=sender, sid=f"SM{abs(hash(word)):032d}"[:34])
+    client.post("/webhooks/twilio", data=params, headers=signed(params))
+    assert run(assistant.agent.tracker_store.retrieve(pseudonym)).events
+    params = form(word, sender=sender, sid=f"SM{abs(hash(word + 'x')):032d}"[:34])
+    text = twiml_text(client.post("/webhooks/twilio", data=params, headers=signed(params)))
+    assert text.strip()
+    tracker = run(assistant.agent.tracker_store.retrieve(pseudonym))
+    assert tracker is None or not [e for e in tracker.events if getattr(e, "text", None)]
+
+
+def test_help_keyword_is_answered_by_the_gateway(client):
+    params = form("HELP", sender="+14155550131", sid="SM" + "8" * 32)
+    text = twiml_text(client.post("/webhooks/twilio", data=params, headers=signed(params)))
+    assert "STOP" in text and "FORGET" in text
