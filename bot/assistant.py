@@ -159,9 +159,15 @@ class Assistant:
                     return text
         return text
 
+    @property
+    def store(self) -> TrackerStore:
+        """The real tracker store (Rasa wraps it in a FailSafeTrackerStore)."""
+        store = self.agent.tracker_store
+        return getattr(store, "_tracker_store", store)
+
     async def forget(self, sender: str) -> None:
         """Erase one conversation now (STOP / FORGET)."""
-        store = self.agent.tracker_store
+        store = self.store
         if isinstance(store, SQLTrackerStore):
             with store.session_scope() as session:
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).delete()
@@ -173,7 +179,7 @@ class Assistant:
 
     def purge_expired(self, ttl_hours: float = DEFAULT_TTL_HOURS) -> int:
         """Erase conversations idle for longer than `ttl_hours`; returns how many."""
-        store = self.agent.tracker_store
+        store = self.store
         if not isinstance(store, SQLTrackerStore):
             return 0  # Redis expires keys itself
         cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=ttl_hours)).timestamp()

@@ -207,3 +207,70 @@ class PlaceEntityExtractor(GraphComponent, EntityExtractorMixin):
             if found:
                 message.set(ENTITIES, message.get(ENTITIES, []) + self.add_extractor_name(found), add_to_output=True)
         return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class TfidfIntentClassifier(GraphComponent):
+    """Intent classifier: TF-IDF of character (1-5, within words) and word (1-2) n-grams with a
+    calibrated linear SVM. Measured against Rasa's LogisticRegressionClassifier on count vectors
+    (`haven nlu eval`): more accurate on held-out messages, and trains in seconds, not minutes."""
+
+    FILENAME = "tfidf_intent_classifier.pkl"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"C": 0.5, "char_ngrams": [1, 5], "word_ngrams": [1, 2], "calibration_folds": 3, "ranking_length": 10}
+
+    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, model: Any = None) -> None:
+        self.config = config
+        self.model_storage = model_storage
+        self.resource = resource
+        self.model = model  # (pipeline, label names)
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext) -> "TfidfIntentClassifier":
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
+        try:
+            with model_storage.read_from(resource) as directory:
+                model = pickle.loads((directory / cls.FILENAME).read_bytes())
+        except (ValueError, FileNotFoundError):
+            model = None
+        return cls(config, model_storage, resource, model)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline, make_union
+        from sklearn.preprocessing import LabelEncoder
+        from sklearn.svm import LinearSVC
+
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        texts = [normalise_text(m.get(TEXT)) for m in examples]
+        labels = [m.get("intent") for m in examples]
+        encoder = LabelEncoder().fit(labels)
+        features = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config["char_ngrams"]), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=tuple(self.config["word_ngrams"]), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"),
+        )
+        classifier = CalibratedClassifierCV(LinearSVC(C=self.config["C"]), cv=self.config["calibration_folds"])
+        pipeline = make_pipeline(features, classifier).fit(texts, encoder.transform(labels))
+        self.model = (pipeline, list(encoder.classes_))
+        with self.model_storage.write_to(self.resource) as target:
+            (target / self.FILENAME).write_bytes(pickle.dumps(self.model))
+        return self.resource
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        if self.model is None:
+            return messages
+        pipeline, names = self.model
+        texts = [normalise_text(m.get(TEXT) or "") for m in messages]
+        probabilities = pipeline.predict_proba(texts)
+        for message, row in zip(messages, probabilities):
+            ranked = sorted(zip(names, row), key=lambda x: -x[1])[: self.config["ranking_length"]]
+            ranking = [{"name": name, "confidence": float(p)} for name, p in ranked]
+            message.set("intent", ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages

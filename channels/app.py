@@ -9,6 +9,7 @@ import signal
 from contextlib import asynccontextmanager
 
 import bot  # noqa: F401  (telemetry off before Rasa loads)
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -18,11 +19,12 @@ from bot.assistant import Assistant
 from bot.content_check import ContentInvalid
 from bot.model import model_path
 from bot.nlg import shared_content
-from channels import registry
+from channels import outbound, registry
 from channels.core import Gateway
 from channels.settings import ConfigurationError, Settings
 
 log = logging.getLogger("haven")
+EXPIRY_INTERVAL_SECONDS = 300
 
 
 class StartupError(SystemExit):
@@ -44,8 +46,13 @@ def _preflight(settings: Settings) -> None:
         raise StartupError(f"invalid content ({len(error.errors)} errors), first: {first}") from None
 
 
-def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
-    """The app; with `assistant` given (tests), it is used instead of loading the model."""
+def create_app(
+    assistant: Assistant | None = None,
+    settings: Settings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    """The app; with `assistant` given (tests), it is used instead of loading the model, and with
+    `transport` given, provider API calls go to it instead of the network."""
     settings = settings or Settings.from_env()
     _preflight(settings)
     gateway = Gateway(settings=settings, assistant=assistant)
@@ -57,12 +64,14 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        loader = None
+        gateway.http = outbound.new_client(transport)
+        tasks = [asyncio.create_task(_expire(gateway))]
         if gateway.assistant is None:
-            loader = asyncio.create_task(_load(gateway, model))
+            tasks.append(asyncio.create_task(_load(gateway, model)))
         yield
-        if loader and not loader.done():
-            loader.cancel()
+        for task in tasks:
+            task.cancel()
+        await gateway.http.aclose()
 
     app = FastAPI(
         title="Haven",
@@ -89,6 +98,19 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     for router in registry.routers():
         app.include_router(router)
     return app
+
+
+async def _expire(gateway: Gateway) -> None:
+    """Erase conversations idle longer than the TTL, now and every few minutes."""
+    while True:
+        if gateway.assistant is not None:
+            try:
+                erased = await asyncio.to_thread(gateway.assistant.purge_expired, gateway.settings.conversation_ttl_hours)
+                if erased:
+                    log.info("erased %d expired conversations", erased)
+            except Exception as error:  # noqa: BLE001 - keep expiring on the next round
+                log.warning("expiry failed: %s", type(error).__name__)
+        await asyncio.sleep(EXPIRY_INTERVAL_SECONDS)
 
 
 async def _load(gateway: Gateway, model) -> None:

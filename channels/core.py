@@ -9,6 +9,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import httpx
+
 from bot.assistant import Assistant
 from channels import commands
 from channels.privacy import pseudonymise_sender, scrub_identifiers
@@ -51,6 +53,7 @@ class Gateway:
 
     settings: Settings
     assistant: Assistant | None = None
+    http: httpx.AsyncClient | None = None  # one shared client for provider APIs
     counters: dict[str, int] = field(default_factory=dict)
     _answered: OrderedDict = field(default_factory=OrderedDict)
 

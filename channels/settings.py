@@ -27,6 +27,13 @@ class Settings:
     twilio_auth_token: str | None
     conversation_ttl_hours: float
     max_body_bytes: int
+    telegram_bot_token: str | None = None
+    telegram_secret_token: str | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    messenger_app_secret: str | None = None
+    messenger_verify_token: str | None = None
+    messenger_page_token: str | None = None
+    messenger_api_base: str = "https://graph.facebook.com/v19.0"
 
     @property
     def development(self) -> bool:
@@ -53,6 +60,13 @@ class Settings:
             twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
             conversation_ttl_hours=ttl,
             max_body_bytes=int(os.environ.get("HAVEN_MAX_BODY_BYTES", str(64 * 1024))),
+            telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
+            telegram_api_base=(os.environ.get("TELEGRAM_API_BASE") or "https://api.telegram.org").rstrip("/"),
+            messenger_app_secret=os.environ.get("MESSENGER_APP_SECRET") or None,
+            messenger_verify_token=os.environ.get("MESSENGER_VERIFY_TOKEN") or None,
+            messenger_page_token=os.environ.get("MESSENGER_PAGE_TOKEN") or None,
+            messenger_api_base=(os.environ.get("MESSENGER_API_BASE") or "https://graph.facebook.com/v19.0").rstrip("/"),
         )
 
     def require_safe(self) -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -13,7 +14,8 @@ URL = "https://haven.example.org/webhooks/twilio"
 SENDER = "+14155550123"  # fake number (555-01xx)
 
 
-def form(body: str, sender: str = SENDER, sid: str = "SM00000000000000000000000000000001") -> dict[str, str]:
+def form(body: str, sender: str = SENDER, sid: str | None = None) -> dict[str, str]:
+    sid = sid or "SM" + uuid.uuid4().hex
     return {"From": sender, "To": "+14155550100", "Body": body, "MessageSid": sid, "AccountSid": "AC" + "0" * 32}
 
 

@@ -1,0 +1,1 @@
+"""Telegram Bot API: webhook updates in, sendMessage out, inline keyboards for menus."""
