@@ -55,6 +55,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=False,  # access logs carry client IPs: never written
         log_level="info",
         timeout_graceful_shutdown=20,
+        ws="none",  # no websockets; uvicorn's websockets support needs a newer websockets than Rasa allows
     )
     return 0
 

@@ -92,12 +92,23 @@ class Gateway:
         if command is not None:
             return await self._command(message, *command)
         raw = await self.assistant.handle(message.text, message.sender, message.channel.value)
-        replies = []
+        # Rasa's collecting channel sends a reply's text (with buttons) and its custom data
+        # (topic, language) as two messages: put them back together.
+        merged: list[tuple[dict, dict]] = []
         for item in raw:
-            custom = item.get("custom") or {}
-            options = tuple((b["title"], b["payload"]) for b in item.get("buttons") or [])
-            replies.append(Outbound(item.get("text") or "", options, custom.get("topic"), custom.get("language")))
-        return replies
+            if item.get("text") or item.get("buttons"):
+                merged.append((item, {}))
+            if item.get("custom") and merged:
+                merged[-1][1].update(item["custom"])
+        return [
+            Outbound(
+                item.get("text") or "",
+                tuple((b["title"], b["payload"]) for b in item.get("buttons") or []),
+                custom.get("topic"),
+                custom.get("language"),
+            )
+            for item, custom in merged
+        ]
 
     async def _command(self, message: Inbound, command: commands.Command, language: str) -> list[Outbound]:
         self.count(f"command.{command.value}")
