@@ -65,7 +65,7 @@ def translations(locale: str, domain: str) -> gettext.NullTranslations:
 
 
 def has_catalog(locale: str, domain: str) -> bool:
-    return not isinstance(translations(locale, domain), NullTranslations) or locale == SOURCE_LOCALE
+    return locale == SOURCE_LOCALE or isinstance(translations(locale, domain), Translations)
 
 
 def _lookup(locale: str, domain: str, message: str, context: str | None) -> str | None:

@@ -128,7 +128,7 @@ def update() -> int:
             template = read_catalog(pot_path(domain))
             path = po_path(locale, domain)
             catalog = read_catalog(path, locale) if path.exists() else Catalog(locale=locale, domain=domain, creation_date=FIXED_DATE, revision_date=FIXED_DATE)
-            catalog.update(template, no_fuzzy_matching=False)
+            catalog.update(template, no_fuzzy_matching=True)  # a guessed match would be served as a translation
             catalog.obsolete.clear()
             _write(catalog, path)
             print(f"{path.relative_to(PROJECT_ROOT)}: {len([m for m in catalog if m.id])} messages")
