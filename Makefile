@@ -24,11 +24,23 @@ venv: $(STAMP) ## create .venv with Python 3.10 and install the pinned dependenc
 train: venv ## train the model into models/ (skipped when one for the current data exists)
 	$(BIN)/haven train
 
+i18n-extract: venv ## write translations/*.pot from the code and content/
+	$(BIN)/haven i18n extract
+
+i18n-update: venv ## merge the templates into every locale's .po (new entries empty, for translators)
+	$(BIN)/haven i18n update
+
 i18n-compile: venv ## compile translations/*/LC_MESSAGES/*.po into .mo
 	$(BIN)/haven i18n compile
 
 run: venv i18n-compile train ## set up everything and serve on 127.0.0.1:8000 (development)
 	HAVEN_ENV=development $(BIN)/haven serve --host 127.0.0.1 --port 8000
+
+run-cluster: venv i18n-compile train ## a local Redis and two instances on :8001 and :8002 sharing it
+	scripts/run-cluster.sh
+
+bench: venv i18n-compile train ## benchmark against `rasa run` on the same model (writes bench/results.md)
+	$(BIN)/python bench/run.py
 
 test: venv i18n-compile ## run the whole test suite (trains the model once if needed)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,4 +55,4 @@ lock: venv ## rewrite constraints.txt from the installed environment
 clean: ## remove the virtual environment, models and local data
 	rm -rf $(VENV) models var .pytest_cache
 
-.PHONY: help venv train i18n-compile run test check lock clean
+.PHONY: help venv train i18n-compile i18n-extract i18n-update run run-cluster bench test check lock clean

@@ -11,11 +11,15 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.lock_store import LockStore, RedisLockStore
+from rasa.core.tracker_store import RedisTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.lock_store import LockError
 from rasa.shared.core.domain import Domain
+from redis.exceptions import RedisError
 from rasa.shared.core.events import BotUttered
 from rasa.utils.endpoints import read_endpoint_config
 
@@ -29,6 +33,7 @@ log = logging.getLogger(__name__)
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 MENU_CHOICE = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
 DEFAULT_TTL_HOURS = 24.0
+REDIS_TIMEOUT_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,29 @@ class Answer:
         }
 
 
+def redis_stores(domain: Domain, url: str, ttl_hours: float) -> tuple[TrackerStore, LockStore]:
+    """Rasa's Redis tracker store (conversations expire after `ttl_hours` idle) and lock store
+    (one conversation's messages are handled one at a time across all instances)."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("redis", "rediss") or not parsed.hostname:
+        raise ValueError("REDIS_URL must look like redis://host:6379/0")
+    db = int(parsed.path.strip("/") or 0)
+    common = {
+        "host": parsed.hostname,
+        "port": parsed.port or 6379,
+        "username": parsed.username or None,
+        "password": parsed.password or None,
+        "use_ssl": parsed.scheme == "rediss",
+    }
+    expiry_seconds = max(1, round(ttl_hours * 3600))  # Redis wants whole seconds
+    tracker_store = RedisTrackerStore(domain=domain, db=db, record_exp=expiry_seconds, key_prefix="haven", **common)
+    lock_store = RedisLockStore(db=db, key_prefix="haven", socket_timeout=REDIS_TIMEOUT_SECONDS, **common)
+    # Fail fast when Redis is down: the gateway then answers without conversation state.
+    for client in (tracker_store.red, lock_store.red):
+        client.connection_pool.connection_kwargs.update(socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS)
+    return tracker_store, lock_store
+
+
 def sqlite_tracker_store(domain: Domain, directory: Path | None = None) -> SQLTrackerStore:
     directory = directory or data_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -85,17 +113,50 @@ class Assistant:
         self.content = content
         self.responder = Responder(content)
         self.model = model
+        self.degraded_since: float | None = None  # set while the conversation store fails
+        failsafe = agent.tracker_store
+        if hasattr(failsafe, "_on_tracker_store_error"):
+            failsafe._on_tracker_store_error = self._store_failed  # noqa: SLF001 - Rasa's hook
 
     @classmethod
-    def load(cls, model: Path, tracker_store: TrackerStore | None = None, lock_store=None) -> Assistant:
+    def load(
+        cls,
+        model: Path,
+        tracker_store: TrackerStore | None = None,
+        lock_store: LockStore | None = None,
+        redis_url: str | None = None,
+        ttl_hours: float = DEFAULT_TTL_HOURS,
+    ) -> Assistant:
         started = time.monotonic()
         content = shared_content()
         domain = Domain.load(str(DOMAIN_FILE))
+        if redis_url and tracker_store is None:
+            tracker_store, lock_store = redis_stores(domain, redis_url, ttl_hours)
         store = tracker_store or sqlite_tracker_store(domain)
         nlg = read_endpoint_config(str(ENDPOINTS_FILE), "nlg")
         agent = Agent.load(str(model), generator=nlg, tracker_store=store, lock_store=lock_store)
         log.info("model loaded in %.1f s", time.monotonic() - started)
         return cls(agent, content, model)
+
+    # -- health ------------------------------------------------------------------------------
+    def _store_failed(self, error: Exception) -> None:
+        if self.degraded_since is None:
+            log.error("conversation store unreachable (%s): answering without conversation state", type(error).__name__)
+            self.degraded_since = time.monotonic()
+
+    def check_store(self) -> bool:
+        """True when the conversation store answers; clears or sets the degraded state."""
+        store = self.store
+        try:
+            if isinstance(store, RedisTrackerStore):
+                store.red.ping()
+        except Exception as error:  # noqa: BLE001 - any failure means degraded
+            self._store_failed(error)
+            return False
+        if self.degraded_since is not None:
+            log.warning("conversation store is back")
+        self.degraded_since = None
+        return True
 
     # -- NLU only ----------------------------------------------------------------------------
     async def parse(self, text: str) -> Parse:
@@ -133,11 +194,23 @@ class Assistant:
     # -- conversations -----------------------------------------------------------------------
     async def handle(self, text: str, sender: str, channel: str) -> list[dict]:
         """Run one message of a conversation; `sender` must already be a pseudonym."""
-        text = await self._resolve_menu_choice(text, sender)
-        output = CollectingOutputChannel()
-        message = UserMessage(text, output, sender_id=sender, input_channel=channel, metadata={"channel": channel})
-        await self.agent.handle_message(message)
-        return output.messages
+        try:
+            text = await self._resolve_menu_choice(text, sender)
+            output = CollectingOutputChannel()
+            message = UserMessage(text, output, sender_id=sender, input_channel=channel, metadata={"channel": channel})
+            await self.agent.handle_message(message)
+            return output.messages
+        except (RedisError, LockError) as error:
+            # The conversation store or its locks are unreachable: answer the question on its own.
+            self._store_failed(error)
+            return self._stateless(await self.ask(text), channel)
+
+    def _stateless(self, answer: Answer, channel: str) -> list[dict]:
+        reply = self.responder.respond(
+            "fallback" if answer.topic == "out_of_scope" and answer.confidence < 0.15 else answer.topic,
+            Context(answer.language, None, None, channel, {}),
+        )
+        return [reply.as_message()]
 
     async def _resolve_menu_choice(self, text: str, sender: str) -> str:
         """'3' picks option 3 of the last menu shown in this conversation; '0' is the main menu."""
@@ -147,7 +220,10 @@ class Assistant:
         number = int(match.group(1))
         if number == 0:
             return "/menu"
-        tracker = await self.agent.tracker_store.retrieve(sender)
+        try:
+            tracker = await self.agent.tracker_store.retrieve(sender)
+        except RedisError:
+            return text
         if tracker is None:
             return text
         for event in reversed(tracker.events):
@@ -172,8 +248,8 @@ class Assistant:
             with store.session_scope() as session:
                 session.query(store.SQLEvent).filter(store.SQLEvent.sender_id == sender).delete()
                 session.commit()
-        elif hasattr(store, "delete"):
-            await store.delete(sender)  # type: ignore[attr-defined]
+        elif isinstance(store, RedisTrackerStore):
+            store.red.delete(store.key_prefix + sender)
         else:
             raise NotImplementedError(f"cannot erase from {type(store).__name__}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import List, Optional
 
 from fastapi import APIRouter, HTTPException, Request
@@ -72,7 +73,9 @@ async def healthz(request: Request) -> JSONResponse:
     gateway: Gateway = request.app.state.gateway
     if gateway.assistant is None:
         return JSONResponse({"status": "starting"}, status_code=503)
-    return JSONResponse({"status": "ok", "model": gateway.assistant.model.name})
+    store_ok = await asyncio.to_thread(gateway.assistant.check_store)
+    # Degraded still answers (without conversation state), so it stays in the load balancer.
+    return JSONResponse({"status": "ok" if store_ok else "degraded", "model": gateway.assistant.model.name})
 
 
 @router.post("/api/v1/ask", response_model=AskResponse, summary="one question, one answer (stateless)")

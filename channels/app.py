@@ -115,7 +115,10 @@ async def _expire(gateway: Gateway) -> None:
 
 async def _load(gateway: Gateway, model) -> None:
     try:
-        gateway.assistant = await asyncio.to_thread(Assistant.load, model)
+        settings = gateway.settings
+        gateway.assistant = await asyncio.to_thread(
+            Assistant.load, model, redis_url=settings.redis_url, ttl_hours=settings.conversation_ttl_hours
+        )
         log.info("ready: model %s", model.name)
     except Exception as error:  # noqa: BLE001 - any load failure stops the service with one line
         log.critical("haven: cannot start: the model %s could not be loaded: %s", model, error)

@@ -43,6 +43,7 @@ class ChatOption(BaseModel):
 class ChatMessage(BaseModel):
     text: str
     options: List[ChatOption]
+    topic: Optional[str] = None
 
 
 class ChatResponse(BaseModel):
@@ -100,7 +101,7 @@ async def chat(body: ChatRequest, request: Request) -> dict:
     replies = await gateway.reply(message)
     language = next((r.language for r in reversed(replies) if r.language), None) or picked or i18n.SOURCE_LOCALE
     return {
-        "messages": [{"text": r.text, "options": [{"title": t, "payload": p} for t, p in r.options]} for r in replies],
+        "messages": [{"text": r.text, "options": [{"title": t, "payload": p} for t, p in r.options], "topic": r.topic} for r in replies],
         "language": language,
         "direction": i18n.locales()[language].direction if language in i18n.locales() else "ltr",
     }
