@@ -136,7 +136,8 @@ class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intents_dir": None, "min_confidence": 0.6, "max_words_for_naming": 6}
+        # One word ("ok", "menu", "hello") is often shared by several languages: it must be clearer.
+        return {"intents_dir": None, "min_confidence": 0.6, "min_confidence_one_word": 0.75, "max_words_for_naming": 6}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, detector: Optional[LanguageDetector] = None) -> None:
         self.config = config
@@ -181,7 +182,8 @@ class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
             if named:
                 return named[0].value, 1.0
         language, confidence = self.detector.detect(text)
-        if language and confidence >= self.config["min_confidence"] and (len(places.words(text)) >= 2 or confidence >= 0.95):
+        single_word = len(places.words(text)) < 2
+        if language and confidence >= (self.config["min_confidence_one_word"] if single_word else self.config["min_confidence"]):
             return language, confidence
         return None, 0.0
 
