@@ -3,8 +3,11 @@ so an unchanged model is reused and a stale one is never loaded by mistake."""
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,28 +42,41 @@ def train(
     config: Path = CONFIG_FILE,
     models_dir: Path = MODELS_DIR,
 ) -> Path:
-    """Train unless a model for exactly this data and config exists; return its path."""
+    """Train unless a model for exactly this data and config exists; return its path.
+
+    Safe to call from several processes at once: one trains (under a file lock, into a temporary
+    folder, then renamed into place), the others wait and reuse its model."""
     target = model_path(intents_dir, config, models_dir)
     if target.exists() and not force:
         log.info("model is up to date: %s", target)
         return target
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with (models_dir / ".train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if target.exists() and not force:
+            return target
+        return _train_into(target, intents_dir, config, force)
+
+
+def _train_into(target: Path, intents_dir: Path, config: Path, force: bool) -> Path:
     import rasa.api
 
-    models_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    print(f"Training {target.name} from {len(training_files(intents_dir))} files (about 2-5 minutes)...", flush=True)
-    result = rasa.api.train(
-        domain=str(DOMAIN_FILE),
-        config=str(config),
-        training_files=[str(intents_dir), str(RULES_FILE)],
-        output=str(models_dir),
-        fixed_model_name=target.name.removesuffix(".tar.gz"),
-        force_training=force,
-    )
-    if result.code != 0 or not result.model:
-        raise RuntimeError(f"training failed (exit code {result.code})")
+    print(f"Training {target.name} from {len(training_files(intents_dir))} files (about 1-2 minutes)...", flush=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".training-") as scratch:
+        result = rasa.api.train(
+            domain=str(DOMAIN_FILE),
+            config=str(config),
+            training_files=[str(intents_dir), str(RULES_FILE)],
+            output=scratch,
+            fixed_model_name=target.name.removesuffix(".tar.gz"),
+            force_training=force,
+        )
+        if result.code != 0 or not result.model:
+            raise RuntimeError(f"training failed (exit code {result.code})")
+        os.replace(result.model, target)
     print(f"Trained {target.name} in {time.monotonic() - started:.0f} s", flush=True)
-    return Path(result.model)
+    return target
 
 
 def latest_model(models_dir: Path = MODELS_DIR) -> Path | None:
