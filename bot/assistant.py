@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -27,7 +27,7 @@ from bot import i18n
 from bot.content import ContentBase
 from bot.nlg import shared_content
 from bot.paths import DOMAIN_FILE, ENDPOINTS_FILE, data_dir
-from bot.responses import Context, Responder
+from bot.responses import Context, Responder, country_code, text_entities
 
 log = logging.getLogger(__name__)
 FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
@@ -163,16 +163,19 @@ class Assistant:
         data = await self.agent.parse_message(text)
         intent = data.get("intent") or {}
         ranking = tuple((r["name"], float(r["confidence"])) for r in data.get("intent_ranking") or [])
-        entities = {e["entity"]: e["value"] for e in data.get("entities") or []}
+        entities = text_entities(data.get("entities") or [])
         return Parse(intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), entities, ranking)
 
     async def ask(self, text: str, language: str | None = None, country: str | None = None, nationality: str | None = None) -> Answer:
         """Stateless: one question, one answer (the JSON API, `haven ask`, the operator console)."""
         parse = await self.parse(text)
+        if parse.intent != "nlu_fallback" and not self.responder.has_response(parse.intent):
+            # An intent with no answer of its own, typed as a payload ('/session_start', '/restart').
+            parse = replace(parse, intent="nlu_fallback")
         language = i18n.normalise_locale(language) or i18n.normalise_locale(parse.entities.get("language")) or i18n.SOURCE_LOCALE
         if parse.intent == "set_country" and not country:
             country = parse.entities.get("country")
-        ctx = Context(language, country.upper() if country else None, nationality or parse.entities.get("nationality"), "api", parse.entities)
+        ctx = Context(language, country_code(country), country_code(nationality or parse.entities.get("nationality")), "api", parse.entities)
         name = "fallback" if parse.intent == "nlu_fallback" else parse.intent
         reply = self.responder.respond(name, ctx)
         alternatives = tuple((t, c) for t, c in parse.ranking if t != parse.intent and t not in FALLBACK_INTENTS)[:2]

@@ -136,6 +136,40 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return {"extract": i18n_tools.extract, "update": i18n_tools.update, "compile": i18n_tools.compile_all}[args.action]()
 
 
+def cmd_operator(args: argparse.Namespace) -> int:
+    """`haven operator add NAME --role editor` / `haven operator remove NAME` / `haven operator list`."""
+    import getpass
+
+    from channels.operator import auth
+
+    path = auth.operators_file()
+    if args.action == "list":
+        accounts = auth.read_accounts(path) if path.exists() else {}
+        for account in accounts.values():
+            print(f"{account.name}\t{account.role}")
+        return 0
+    if args.action == "remove":
+        if not auth.remove_account(path, args.name):
+            print(f"haven: no operator '{args.name}' in {path}", file=sys.stderr)
+            return 1
+        print(f"removed '{args.name}' from {path}")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("haven: the passwords differ", file=sys.stderr)
+            return 1
+    try:
+        auth.add_account(path, args.name, args.role, password)
+    except ValueError as error:
+        print(f"haven: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.name} ({args.role}) saved in {path}")
+    return 0
+
+
 def cmd_nlu_eval(args: argparse.Namespace) -> int:
     from bot.nlu_eval import run_eval
 
@@ -182,6 +216,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("i18n", help="translation catalogs")
     p.add_argument("action", choices=("extract", "update", "compile"))
     p.set_defaults(func=cmd_i18n)
+
+    operator = sub.add_parser("operator", help="operator console accounts (HAVEN_OPERATORS_FILE)").add_subparsers(dest="action", required=True)
+    p = operator.add_parser("add", help="create an account or set its password (asks twice)")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("operator", "editor"), default="operator", help="editors may also publish bulletins")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    p.set_defaults(func=cmd_operator)
+    p = operator.add_parser("remove", help="delete an account")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_operator)
+    p = operator.add_parser("list", help="list accounts and roles")
+    p.set_defaults(func=cmd_operator)
 
     nlu = sub.add_parser("nlu", help="NLU tools").add_subparsers(dest="action", required=True)
     p = nlu.add_parser("eval", help="train on a split and evaluate the held-out part per language")

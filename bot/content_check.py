@@ -101,9 +101,32 @@ def check_content(directory: Path, today: dt.date | None = None, max_age: int | 
     if pack_docs and DEFAULT_PACK not in codes:
         report.error(directory / "countries" / "default.yml", (), "the 'default' pack (country unknown) is missing")
     _check_menu(directory / "menu.yml", topic_ids, report)
+    from bot import bulletins
+
+    bulletins.check(directory, report)
     if not report.errors:
         _check_rendered_sms(directory, topic_docs, pack_docs, report)
     return report
+
+
+def _listed(doc: Located, data: dict, name: str, report: Report) -> list:
+    """`data[name]` when it is a list (absent or empty: []); anything else is reported."""
+    value = data.get(name)
+    if isinstance(value, list):
+        return value
+    if value not in (None, "", {}):
+        report.error(doc, (name,), f"'{name}' must be a list, one '- ' line per item")
+    return []
+
+
+def _mapped(doc: Located, data: dict, name: str, report: Report) -> dict:
+    """`data[name]` when it is a mapping (absent or empty: {}); anything else is reported."""
+    value = data.get(name)
+    if isinstance(value, dict):
+        return value
+    if value not in (None, "", []):
+        report.error(doc, (name,), f"'{name}' must be a mapping, one 'key: value' line per item")
+    return {}
 
 
 def _check_menu(path: Path, topic_ids: set[str], report: Report) -> None:
@@ -114,11 +137,12 @@ def _check_menu(path: Path, topic_ids: set[str], report: Report) -> None:
     except ContentError as error:
         report.errors.append(error)
         return
-    for kind, entries in (doc.data or {}).items():
+    menu = _mapped(doc, {"menu": doc.data}, "menu", report)
+    for kind in menu:
         if kind not in KINDS:
             report.error(doc, (kind,), f"menu kind '{kind}' is not one of: {', '.join(KINDS)}")
-        for index, topic_id in enumerate(entries or []):
-            if topic_id not in topic_ids:
+        for index, topic_id in enumerate(_listed(doc, menu, kind, report)):
+            if not isinstance(topic_id, str) or topic_id not in topic_ids:
                 report.error(doc, (kind, index), f"menu lists unknown topic '{topic_id}'")
 
 
@@ -166,13 +190,13 @@ def _check_topic(doc: Located, contract: dict | None, report: Report) -> str:
             report.error(doc, (name,), f"{name} is '{value}' but topics.yml says '{spec.get(name)}'")
     if data.get("basis") is not None and data["basis"] not in BASES:
         report.error(doc, ("basis",), f"basis '{data['basis']}' is not one of: {', '.join(BASES)}")
-    for index, hazard in enumerate(data.get("hazards") or []):
+    for index, hazard in enumerate(_listed(doc, data, "hazards", report)):
         if hazard not in HAZARDS:
             report.error(doc, ("hazards", index), f"hazard '{hazard}' is not one of: {', '.join(HAZARDS)}")
-    for index, role in enumerate(data.get("contacts") or []):
+    for index, role in enumerate(_listed(doc, data, "contacts", report)):
         if role not in CONTACT_ROLES:
             report.error(doc, ("contacts", index), f"unknown contact role '{role}' (see content/README.md)")
-    for index, source in enumerate(data.get("sources") or []):
+    for index, source in enumerate(_listed(doc, data, "sources", report)):
         if not isinstance(source, dict) or not source.get("seed") or not source.get("section"):
             report.error(doc, ("sources", index), "a source needs 'seed' (a file in shared/seeds) and 'section'")
             continue
@@ -204,6 +228,8 @@ def _check_dated(doc: Located, key: tuple, entry: dict, today: dt.date, max_age:
     if not entry.get("source"):
         report.error(doc, key, f"{what} has no 'source' (where it was published)")
     verified = entry.get("verified")
+    if isinstance(verified, dt.datetime):  # 'verified: 2026-01-05 10:00' (a date is all we need)
+        verified = verified.date()
     if verified is None:
         report.error(doc, key, f"{what} has no 'verified' date")
     elif not isinstance(verified, dt.date):
@@ -262,7 +288,7 @@ def _check_pack(doc: Located, topic_ids: set[str], today: dt.date, max_age: int,
             report.error(doc, (), "no 'emergency' numbers: a complete pack must list at least one")
         else:
             report.warn(doc, (), "no sourced 'emergency' numbers: answers will say 'call the local emergency number'")
-    for index, entry in enumerate(data.get("emergency") or []):
+    for index, entry in enumerate(_listed(doc, data, "emergency", report)):
         key = ("emergency", index)
         what = f"emergency number {index + 1}"
         if not isinstance(entry, dict) or not entry.get("number"):
@@ -272,18 +298,18 @@ def _check_pack(doc: Located, topic_ids: set[str], today: dt.date, max_age: int,
             report.error(doc, (*key, "service"), f"service '{entry.get('service')}' is not one of: {', '.join(EMERGENCY_SERVICES)}")
         _check_phone(doc, (*key, "number"), entry["number"], region, report, what)
         _check_dated(doc, key, entry, today, max_age, report, what)
-    for index, entry in enumerate(data.get("organisations") or []):
+    for index, entry in enumerate(_listed(doc, data, "organisations", report)):
         key = ("organisations", index)
         name = entry.get("name", f"organisation {index + 1}") if isinstance(entry, dict) else f"organisation {index + 1}"
         if isinstance(entry, dict) and entry.get("role") not in CONTACT_ROLES[2:]:
             report.error(doc, (*key, "role"), f"{name}: role '{entry.get('role')}' is not one of: {', '.join(CONTACT_ROLES[2:])}")
         _check_contact(doc, key, entry, region, today, max_age, report, str(name))
-    for nationality, entry in (data.get("consulates") or {}).items():
+    for nationality, entry in _mapped(doc, data, "consulates", report).items():
         key = ("consulates", nationality)
         if str(nationality).upper() not in ISO_TERRITORIES:
             report.error(doc, key, f"consulate key '{nationality}' is not an ISO 3166 country code")
         _check_contact(doc, key, entry, region, today, max_age, report, f"consulate for {nationality}")
-    for topic_id, note in (data.get("notes") or {}).items():
+    for topic_id, note in _mapped(doc, data, "notes", report).items():
         key = ("notes", topic_id)
         if topic_ids and topic_id not in topic_ids:
             report.error(doc, key, f"note for unknown topic '{topic_id}'")

@@ -45,7 +45,7 @@ ALIASES = {"tl": "fil", "tgl": "fil", "ua": "uk", "eng": "en", "ara": "ar", "ben
 
 def normalise_locale(code: str | None) -> str | None:
     """A registry code for `code` ('fr', 'fr-FR', 'tl', 'AR'), or None if unsupported."""
-    if not code:
+    if not code or not isinstance(code, str):  # a slot or entity can hold any JSON value
         return None
     base = code.strip().replace("_", "-").split("-")[0].lower()
     base = ALIASES.get(base, base)
@@ -100,9 +100,42 @@ def gettext_for(locale: str):
     return _
 
 
+@lru_cache(maxsize=None)
+def fuzzy_entries(locale: str, domain: str) -> frozenset[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every entry of `locale`'s `domain` catalog flagged fuzzy (unreviewed).
+
+    Read once from the .po file (the compiled .mo keeps no flags)."""
+    path = TRANSLATIONS_DIR / locale / "LC_MESSAGES" / f"{domain}.po"
+    if locale == SOURCE_LOCALE or not path.exists():
+        return frozenset()
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    return frozenset(
+        (message.context, message.id if isinstance(message.id, str) else message.id[0])
+        for message in catalog
+        if message.id and message.fuzzy
+    )
+
+
+def review_state(locale: str, message: str, domain: str = "messages", context: str | None = None) -> str:
+    """'reviewed', 'unreviewed' (a fuzzy translation is served) or 'missing' (English is served),
+    following the same fallback chain as `translate`."""
+    if locale == SOURCE_LOCALE or not message:
+        return "reviewed"
+    if _lookup(locale, domain, message, context) is not None:
+        return "unreviewed" if (context, message) in fuzzy_entries(locale, domain) else "reviewed"
+    fallback = locales().get(locale)
+    if fallback and fallback.fallback and fallback.fallback != SOURCE_LOCALE:
+        return review_state(fallback.fallback, message, domain, context)
+    return "missing"
+
+
 def clear_caches() -> None:
     translations.cache_clear()
     locales.cache_clear()
+    fuzzy_entries.cache_clear()
 
 
 def mo_path(locale: str, domain: str) -> Path:

@@ -15,7 +15,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import i18n
 from bot.content import ContentBase
 from bot.paths import content_dir
-from bot.responses import Context, Responder
+from bot.responses import Context, Responder, country_code, text_entities
 
 
 @lru_cache(maxsize=4)
@@ -26,10 +26,10 @@ def shared_content(directory: str | None = None) -> ContentBase:
 
 def context_from_tracker(tracker: DialogueStateTracker, output_channel: str) -> Context:
     latest = tracker.latest_message
-    entities = {e["entity"]: e["value"] for e in (latest.entities if latest else [])}
+    entities = text_entities(latest.entities if latest else [])
     language = i18n.normalise_locale(tracker.get_slot("language")) or i18n.SOURCE_LOCALE
-    country = tracker.get_slot("country")
-    nationality = tracker.get_slot("nationality")
+    country = country_code(tracker.get_slot("country"))
+    nationality = country_code(tracker.get_slot("nationality"))
     channel = (latest.metadata or {}).get("channel", output_channel) if latest else output_channel
     return Context(language=language, country=country, nationality=nationality, channel=channel, entities=entities)
 

@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from bot import i18n
-from bot.content import KINDS, ContentBase, country_name
+from bot import bulletins, i18n, sms
+from bot.content import KINDS, ContentBase, country_name, format_checked_date
 
 # Options are (title, payload); payloads are Rasa intent triggers ("/intent{...}").
 Option = tuple[str, str]
 PAGE_SIZE = 8
 SMS_CHANNELS = frozenset({"sms"})  # short variant, GSM-7 budget
 NUMBERED_CHANNELS = frozenset({"sms", "whatsapp", "cli"})  # menus as numbered lines, no buttons
+BULLETIN_NOTICE_TOPICS = frozenset({"emergency_danger", "evacuation"})  # say that a bulletin exists
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,34 @@ class Reply:
             message["custom"]["basis"] = self.basis
         if not self.translated:
             message["custom"]["translated"] = False
+        if self.extra:
+            message["custom"].update(self.extra)
         return message
 
 
 def payload(intent: str, **entities: str) -> str:
     return f"/{intent}" + (json.dumps(entities, ensure_ascii=False, separators=(",", ":")) if entities else "")
+
+
+# Anyone can type a payload ('/set_country{"country": {"a": 1}}'): Rasa then hands the dialogue any
+# JSON value as an entity and keeps it in the conversation's slots. Replies use only these.
+def text_entities(entities: list[dict]) -> dict[str, str]:
+    """{entity: value} for the entities of a parse whose value is a string."""
+    return {e["entity"]: e["value"] for e in entities if isinstance(e.get("entity"), str) and isinstance(e.get("value"), str)}
+
+
+def country_code(value: object) -> str | None:
+    """`value` as a two-letter ISO 3166 code ('lb' -> 'LB'), or None if it is not one."""
+    if isinstance(value, str) and len(value) == 2 and value.isascii() and value.isalpha():
+        return value.upper()
+    return None
+
+
+def _page(value: object) -> int:
+    try:
+        return int(value or 1)
+    except (TypeError, ValueError, OverflowError):
+        return 1
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,10 @@ class Responder:
     def __init__(self, content: ContentBase) -> None:
         self.content = content
 
+    def has_response(self, name: str) -> bool:
+        name = name.removeprefix("utter_")
+        return name in self.content.topics or hasattr(self, f"_say_{name}")
+
     def respond(self, name: str, ctx: Context) -> Reply:
         name = name.removeprefix("utter_")
         if name in self.content.topics:
@@ -84,20 +112,67 @@ class Responder:
 
     # -- content topics ----------------------------------------------------------------------
     def topic(self, topic_id: str, ctx: Context) -> Reply:
+        bulletin = None
+        if topic_id == "situation_update" or topic_id in BULLETIN_NOTICE_TOPICS:
+            bulletin = bulletins.current(ctx.country)
+        if bulletin and topic_id == "situation_update":
+            return self.bulletin(bulletin, ctx)
         rendered = self.content.render(topic_id, ctx.language, ctx.country, ctx.nationality, ctx.variant)
         _ = i18n.gettext_for(ctx.language)
         text = rendered.text
+        options = [] if ctx.numbered else [(_("Menu"), payload("menu"))]
+        if bulletin:
+            notice = self.bulletin_notice(bulletin, ctx.language)
+            if ctx.variant != "sms":
+                text += "\n\n" + notice
+            elif sms.encode(f"{text}\n{notice}\n{_('0 Menu')}").segments <= i18n.locales()[ctx.language].sms_segments:
+                text += "\n" + notice  # on SMS only when it fits: the numbers and steps come first
+            if not ctx.numbered:
+                options.insert(0, (self.topic_title("situation_update", ctx.language), payload("situation_update")))
         if ctx.numbered:
             text += "\n" + _("0 Menu")
         return Reply(
             topic=topic_id,
             language=ctx.language,
             text=text,
-            options=((_("Menu"), payload("menu")),) if not ctx.numbered else (),
+            options=tuple(options),
             sources=rendered.sources,
             basis=rendered.basis,
             translated=rendered.translated,
+            extra={"country": ctx.country} if ctx.country else {},
         )
+
+    def bulletin(self, bulletin: bulletins.Bulletin, ctx: Context) -> Reply:
+        """`situation_update` when an editor has published a current bulletin for the country."""
+        _ = i18n.gettext_for(ctx.language)
+        body, body_language = bulletin.text(ctx.language)
+        # Translators: {country} is a country name, {date} a date (e.g. 23 November 2026); keep the braces.
+        header = _("Situation update for {country}, published {date}:", country=country_name(bulletin.country, ctx.language), date=format_checked_date(bulletin.published.date(), ctx.language))
+        parts = [header, body]
+        emergency, _contacts = self.content._contact_line("emergency", ctx.language, ctx.country, ctx.nationality, compact=ctx.variant == "sms")
+        if emergency:
+            parts.append(emergency)
+        if body_language != ctx.language:
+            parts.append(_("(This answer is not yet translated into your language.)"))
+        text = ("\n" if ctx.variant == "sms" else "\n\n").join(parts)
+        if ctx.numbered:
+            text += "\n" + _("0 Menu")
+        source = f"content/{bulletin.path.parent.parent.name}/{bulletin.path.parent.name}/{bulletin.path.name}" if bulletin.path else "bulletin"
+        return Reply(
+            topic="situation_update",
+            language=ctx.language,
+            text=text,
+            options=((_("Menu"), payload("menu")),) if not ctx.numbered else (),
+            sources=(source,),
+            basis=None,
+            translated=body_language == ctx.language,
+            extra={"country": ctx.country, "bulletin": True} if ctx.country else {"bulletin": True},
+        )
+
+    def bulletin_notice(self, bulletin: bulletins.Bulletin, language: str) -> str:
+        _ = i18n.gettext_for(language)
+        # Translators: {country} is a country name, {date} a date; LATEST is the word the reader sends (translate it as a word your readers would send, e.g. the local word for "latest news"); keep the braces.
+        return _("A situation update for {country} was published on {date}: send LATEST to read it.", country=country_name(bulletin.country, language), date=format_checked_date(bulletin.published.date(), language))
 
     def topic_title(self, topic_id: str, language: str) -> str:
         return self.content.text(self.content.topics[topic_id], "title", language)[0]
@@ -110,7 +185,7 @@ class Responder:
     def _say_menu(self, ctx: Context) -> Reply:
         kind = ctx.entities.get("help_kind")
         if kind in KINDS:
-            return self._topic_menu(kind, int(ctx.entities.get("page") or 1), ctx)
+            return self._topic_menu(kind, _page(ctx.entities.get("page")), ctx)
         if kind == "language":
             return self._language_menu(ctx)
         if kind == "country":

@@ -41,7 +41,7 @@ class AskRequest(BaseModel):
     def iso_code(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
         if value is None:
             return None
-        if len(value) != 2 or not value.isalpha():
+        if len(value) != 2 or not value.isascii() or not value.isalpha():  # not 'éé', not 'ßß' (-> 'SSSS')
             raise ValueError("expected a two-letter ISO 3166 country code, e.g. LB")
         return value.upper()
 

@@ -13,7 +13,9 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.assistant import Assistant
 from bot.content_check import ContentInvalid
@@ -44,6 +46,39 @@ def _preflight(settings: Settings) -> None:
     except ContentInvalid as error:
         first = error.errors[0]
         raise StartupError(f"invalid content ({len(error.errors)} errors), first: {first}") from None
+
+
+class LimitBody:
+    """413 for a request body over `max_bytes`: at once when Content-Length says so, otherwise
+    (a chunked body has no Content-Length) as soon as the bytes read so far pass the limit."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        reason = f"request body over {self.max_bytes} bytes"
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await PlainTextResponse(reason, status_code=413)(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # Raised where the body is read (FastAPI's body parsing re-raises it, and the
+                    # handlers' request.body()/form() do not catch it): the app answers 413.
+                    raise StarletteHTTPException(413, reason)
+            return message
+
+        await self.app(scope, counting_receive, send)
 
 
 def create_app(
@@ -81,18 +116,15 @@ def create_app(
     )
     app.state.gateway = gateway
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_body_bytes:
-            return PlainTextResponse(f"request body over {settings.max_body_bytes} bytes", status_code=413)
-        return await call_next(request)
+    app.add_middleware(LimitBody, max_bytes=settings.max_body_bytes)
 
     @app.exception_handler(StarletteHTTPException)
     async def malformed_body_is_422(request: Request, exc: StarletteHTTPException):
         # FastAPI answers 400 to a JSON body it cannot decode; the API contract says 422.
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             return JSONResponse({"detail": [{"loc": ["body"], "msg": "the body is not valid JSON", "type": "value_error.json"}]}, status_code=422)
+        if exc.status_code == 413:  # raised by LimitBody while a streamed body is read
+            return PlainTextResponse(str(exc.detail), status_code=413)
         return await http_exception_handler(request, exc)
 
     for router in registry.routers():

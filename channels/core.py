@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from bot import analytics, i18n
 from bot.assistant import Assistant
 from channels import commands
 from channels.privacy import pseudonymise_sender, scrub_identifiers
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 2000  # longer messages are cut before NLU; the question is nearly always early
 REPLAY_WINDOW_SECONDS = 3600
 REPLAY_MEMORY = 10_000
+COUNTED_TOPICS_EXTRA = frozenset({"out_of_scope"})  # counted beside the content topics: unmet needs
 
 
 class Channel(str, enum.Enum):
@@ -29,6 +31,10 @@ class Channel(str, enum.Enum):
     MESSENGER = "messenger"
     WEB = "web"
 
+
+# Channels whose answers carry "useful / not useful" buttons. Never on SMS or WhatsApp: their menus
+# are numbered lines, and "1" / "2" after an answer would clash with the menu shown before it.
+FEEDBACK_CHANNELS = frozenset({Channel.WEB, Channel.TELEGRAM, Channel.MESSENGER})
 
 @dataclass(frozen=True)
 class Inbound:
@@ -91,6 +97,9 @@ class Gateway:
         command = commands.recognise(message.text)
         if command is not None:
             return await self._command(message, *command)
+        feedback = analytics.parse_feedback(message.text)
+        if feedback is not None:
+            return self._feedback(*feedback)
         raw = await self.assistant.handle(message.text, message.sender, message.channel.value)
         # Rasa's collecting channel sends a reply's text (with buttons) and its custom data
         # (topic, language) as two messages: put them back together.
@@ -100,18 +109,48 @@ class Gateway:
                 merged.append((item, {}))
             if item.get("custom") and merged:
                 merged[-1][1].update(item["custom"])
-        return [
-            Outbound(
-                item.get("text") or "",
-                tuple((b["title"], b["payload"]) for b in item.get("buttons") or []),
-                custom.get("topic"),
-                custom.get("language"),
-            )
-            for item, custom in merged
-        ]
+        replies = []
+        for item, custom in merged:
+            options = tuple((b["title"], b["payload"]) for b in item.get("buttons") or [])
+            topic, language, country = custom.get("topic"), custom.get("language"), custom.get("country")
+            if topic in self.assistant.content.topics or topic in COUNTED_TOPICS_EXTRA:
+                self._count_topic(topic, country, language)
+                if message.channel in FEEDBACK_CHANNELS and topic in self.assistant.content.topics and language:
+                    options += feedback_options(topic, country, language)
+            replies.append(Outbound(item.get("text") or "", options, topic, language))
+        return replies
+
+    def _count_topic(self, topic: str, country: str | None, language: str | None) -> None:
+        """The anonymous needs picture: topic x country x language x day, nothing else."""
+        try:
+            analytics.store(self.settings.data_dir).asked(topic, country, language)
+        except Exception as error:  # noqa: BLE001 - counting must never stop an answer
+            log.warning("analytics: %s", type(error).__name__)
+
+    def _feedback(self, useful: bool, topic: str, country: str | None, language: str) -> list[Outbound]:
+        """A press on "useful / not useful": counted like the topics, answered by the gateway."""
+        language = i18n.normalise_locale(language) or i18n.SOURCE_LOCALE
+        self.count("feedback")
+        if topic in self.assistant.content.topics:
+            try:
+                analytics.store(self.settings.data_dir).feedback(useful, topic, country, language)
+            except Exception as error:  # noqa: BLE001
+                log.warning("analytics: %s", type(error).__name__)
+        _ = i18n.gettext_for(language)
+        text = _("Thank you. Your answer is counted, without anything that identifies you.")
+        return [Outbound(text, ((_("Menu"), "/menu"),), "feedback", language)]
 
     async def _command(self, message: Inbound, command: commands.Command, language: str) -> list[Outbound]:
         self.count(f"command.{command.value}")
         if command in (commands.Command.STOP, commands.Command.FORGET):
             await self.assistant.forget(message.sender)
         return [Outbound(commands.reply(command, language), topic=command.value, language=language)]
+
+
+def feedback_options(topic: str, country: str | None, language: str) -> tuple[tuple[str, str], ...]:
+    """The two buttons after an answer on chat channels: "was this useful?" yes / no."""
+    _ = i18n.gettext_for(language)
+    return (
+        (_("Useful"), analytics.feedback_payload(True, topic, country, language)),
+        (_("Not useful"), analytics.feedback_payload(False, topic, country, language)),
+    )

@@ -37,20 +37,29 @@ def send_payload(psid: str, reply: Outbound) -> dict:
     return {"recipient": {"id": psid}, "messaging_type": "RESPONSE", "message": message}
 
 
+def _object(value: object) -> dict:
+    """`value` if it is a JSON object, else {}: a forged event can put anything anywhere."""
+    return value if isinstance(value, dict) else {}
+
+
+def _array(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
 def parse_events(body: dict) -> list[tuple[str, str, str]]:
     """(sender PSID, text or payload, message id) for each text message, quick reply or postback."""
     found = []
     if body.get("object") != "page":
         return found
-    for entry in body.get("entry") or []:
-        for event in (entry or {}).get("messaging") or []:
+    for entry in _array(body.get("entry")):
+        for event in _array(_object(entry).get("messaging")):
             if not isinstance(event, dict):
                 continue
-            psid = (event.get("sender") or {}).get("id")
-            message = event.get("message") or {}
-            if not psid or message.get("is_echo"):
+            psid = _object(event.get("sender")).get("id")
+            message = _object(event.get("message"))
+            if not psid or not isinstance(psid, (str, int)) or isinstance(psid, bool) or message.get("is_echo"):
                 continue
-            text = (message.get("quick_reply") or {}).get("payload") or message.get("text") or (event.get("postback") or {}).get("payload")
+            text = _object(message.get("quick_reply")).get("payload") or message.get("text") or _object(event.get("postback")).get("payload")
             if isinstance(text, str) and text.strip():
                 found.append((str(psid), text, str(message.get("mid") or "")))
     return found
@@ -82,7 +91,7 @@ async def inbound(request: Request) -> Response:
         return PlainTextResponse("missing or invalid X-Hub-Signature-256", status_code=403)
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return PlainTextResponse("body is not JSON", status_code=400)
     if not isinstance(data, dict):
         return PlainTextResponse("body must be a JSON object", status_code=400)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 
 from fastapi import APIRouter, Request, Response
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["telegram"])
 CALLBACK_DATA_LIMIT = 64  # bytes Telegram allows in an inline button's callback_data
 KEYBOARD_ROWS = 12
+INTEGER = re.compile(r"-?[0-9]+")  # not str.isdigit: that accepts '²', which int() refuses
 
 
 def keyboard(options: tuple[tuple[str, str], ...]) -> dict | None:
@@ -34,21 +36,33 @@ def send_message_payload(chat_id: int | str, reply: Outbound) -> dict:
     return payload
 
 
+def _object(value: object) -> dict:
+    """`value` if it is a JSON object, else {}: a forged update can put anything anywhere."""
+    return value if isinstance(value, dict) else {}
+
+
+def _chat_id(chat: object) -> str | None:
+    """A chat id is an integer (or a string); anything else is not a Telegram chat."""
+    if isinstance(chat, (int, str)) and not isinstance(chat, bool):
+        return str(chat)
+    return None
+
+
 def parse_update(update: dict) -> tuple[str, str, str | None] | None:
     """(chat id, text, callback query id) for a text message or a button press; None otherwise."""
     if isinstance(update.get("callback_query"), dict):
         query = update["callback_query"]
-        chat = ((query.get("message") or {}).get("chat") or {}).get("id")
+        chat = _chat_id(_object(_object(query.get("message")).get("chat")).get("id"))
         data = query.get("data")
         if chat is not None and isinstance(data, str):
-            return str(chat), data, str(query.get("id", ""))
+            return chat, data, str(query.get("id", ""))
         return None
     message = update.get("message") or update.get("edited_message")
     if isinstance(message, dict):
-        chat = (message.get("chat") or {}).get("id")
+        chat = _chat_id(_object(message.get("chat")).get("id"))
         text = message.get("text")
         if chat is not None and isinstance(text, str) and text.strip():
-            return str(chat), text, None
+            return chat, text, None
     return None
 
 
@@ -64,7 +78,7 @@ async def inbound(request: Request) -> Response:
         return Response("invalid X-Telegram-Bot-Api-Secret-Token", status_code=403, media_type="text/plain")
     try:
         update = json.loads(await request.body())
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deep
         return Response("body is not JSON", status_code=400, media_type="text/plain")
     if not isinstance(update, dict):
         return Response("update must be a JSON object", status_code=400, media_type="text/plain")
@@ -86,5 +100,5 @@ async def inbound(request: Request) -> Response:
         await outbound.post_json(gateway.http, f"{base}/answerCallbackQuery", {"callback_query_id": callback_id})
     for reply in replies:
         if reply.text:
-            await outbound.post_json(gateway.http, f"{base}/sendMessage", send_message_payload(int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id, reply))
+            await outbound.post_json(gateway.http, f"{base}/sendMessage", send_message_payload(int(chat_id) if INTEGER.fullmatch(chat_id) else chat_id, reply))
     return Response(status_code=200)

@@ -7,6 +7,7 @@ The signature is checked before the form is used for anything, against HAVEN_PUB
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import APIRouter, Request, Response
 from twilio.request_validator import RequestValidator
@@ -18,6 +19,9 @@ from channels.core import Channel, Gateway
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["twilio"])
 TWIML = "application/xml"
+# Characters XML 1.0 cannot carry (C0 controls but tab/newline/CR, lone surrogates, U+FFFE/F): one
+# of them in a reply would make the whole TwiML document unreadable to Twilio.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def signed_url(request: Request, public_url: str | None) -> str:
@@ -51,7 +55,7 @@ async def verified_form(request: Request, gateway: Gateway) -> dict[str, str] | 
 def twiml(*messages: str) -> Response:
     response = MessagingResponse()
     for text in messages:
-        response.message(text)
+        response.message(XML_INVALID.sub("", text))
     return Response(str(response), media_type=TWIML)
 
 

@@ -58,7 +58,7 @@ def test_answer_is_sent_exactly(channel_client, provider, assistant):
     assert sent == {
         "chat_id": 555000111,
         "text": expected.text,
-        "reply_markup": {"inline_keyboard": [[{"text": "Menu", "callback_data": "/menu"}]]},
+        "reply_markup": {"inline_keyboard": [[{"text": "Menu", "callback_data": "/menu"}], [{"text": "Useful", "callback_data": "#useful-yes lost_documents - en"}], [{"text": "Not useful", "callback_data": "#useful-no lost_documents - en"}]]},
     }
 
 
