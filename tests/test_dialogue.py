@@ -21,3 +21,23 @@ def test_every_intent_renders_in_every_channel_variant():
         for channel in ("sms", "whatsapp", "web", "api"):
             reply = responder.respond(action, Context(channel=channel, country="LB"))
             assert reply.text.strip(), (action, channel)
+
+
+def test_rasa_data_validate_passes_without_warnings():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from bot.paths import CONFIG_FILE, DOMAIN_FILE, INTENTS_DIR, PROJECT_ROOT, RULES_FILE
+
+    rasa = Path(sys.executable).with_name("rasa")
+    result = subprocess.run(
+        [str(rasa), "data", "validate", "--fail-on-warnings", "--domain", str(DOMAIN_FILE), "--data", str(INTENTS_DIR), str(RULES_FILE), "--config", str(CONFIG_FILE)],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
