@@ -9,12 +9,13 @@ os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
 def _quiet_structlog() -> None:
-    """Rasa logs parse results (message text) through structlog at debug level by default."""
+    """Rasa logs parse results (message text) through structlog, even at WARNING (parsing
+    failures): only errors are let through."""
     import logging
 
     import structlog
 
-    level = logging.getLevelName(os.environ.get("HAVEN_RASA_LOG_LEVEL", "WARNING"))
+    level = logging.getLevelName(os.environ.get("HAVEN_RASA_LOG_LEVEL", "ERROR"))
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(level))
 
 

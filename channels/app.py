@@ -62,7 +62,7 @@ class LimitBody:
             return
         reason = f"request body over {self.max_bytes} bytes"
         length = Headers(scope=scope).get("content-length", "")
-        if length.isdigit() and int(length) > self.max_bytes:
+        if length.isascii() and length.isdigit() and int(length) > self.max_bytes:  # not '²'.isdigit()
             await PlainTextResponse(reason, status_code=413)(scope, receive, send)
             return
         received = 0

@@ -117,6 +117,31 @@ def test_ask(channel_client, request_kwargs, status, expect):
     ask_still_answers(channel_client)
 
 
+@pytest.mark.parametrize("length", [b"\xb2", b"-1", b"1e9", b"", b" 12"], ids=["superscript-two", "negative", "float", "empty", "space"])
+def test_odd_content_length_is_not_a_crash(run, length):
+    """Header bytes are decoded as latin-1, so 0xB2 arrives as '²', which isdigit() accepts and int()
+    refuses. (httpx would re-encode it, so this talks ASGI to the middleware directly.)"""
+    from channels.app import LimitBody
+
+    async def app(scope, receive, send):
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def receive():
+        return {"type": "http.request", "body": b'{"text": "hi"}', "more_body": False}
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/api/v1/ask", "headers": [(b"content-length", length)]}
+    run(LimitBody(app, max_bytes=LIMIT)(scope, receive, send))
+    assert sent[0]["status"] == 200
+
+
 # -- /api/v1/chat -------------------------------------------------------------------------------
 def chat_body(session: str, text) -> dict:
     return {"session": session, "text": text}
