@@ -6,37 +6,25 @@
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
 
 import pytest
 
 from scripts import loadtest
 from tests.conftest import TEST_TWILIO_TOKEN
+from tests.live import free_port, serve_in_thread
 
 
 @pytest.fixture(scope="module")
 def live_url(assistant, settings):
     import dataclasses
 
-    import uvicorn
-
     from channels.app import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     app = create_app(assistant=assistant, settings=dataclasses.replace(settings, public_url=url))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, ws="none"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(app, port) as live:
+        yield live
 
 
 def test_small_load_has_no_errors(live_url, capsys):

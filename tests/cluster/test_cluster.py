@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,11 @@ import pytest
 import redis
 
 from bot.paths import PROJECT_ROOT
+from tests.live import free_port
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None and not os.environ.get("CI"), reason="redis-server is not installed (.ci/run installs it)")
 TTL_HOURS = 0.003  # 10.8 s (11 s in Redis), so that the expiry test can wait for it
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def start_redis(port: int, workdir: Path) -> subprocess.Popen:

@@ -9,54 +9,29 @@ from __future__ import annotations
 import csv
 import os
 import re
-import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.channels.operator.conftest import EDITOR, OPERATOR
+from tests.live import chromium, needs_chromium, serve_in_thread
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = needs_chromium
 ARABIC = re.compile("[\u0600-\u06ff]{3,}")
 CYRILLIC = re.compile("[\u0400-\u04ff]{3,}")
 
 
 @pytest.fixture(scope="module")
 def server(console_app):
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(console_app, host="127.0.0.1", port=port, log_level="warning", access_log=False, ws="none")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(console_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium is required in CI"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

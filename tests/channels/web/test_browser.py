@@ -3,51 +3,26 @@
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not __import__("os").environ.get("CI"), reason="Debian's chromium is not installed (.ci/run installs it)")
+from tests.live import chromium, needs_chromium, serve_in_thread
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(assistant, settings):
-    import uvicorn
-
     from channels.app import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(assistant=assistant, settings=settings), host="127.0.0.1", port=port, log_level="warning", access_log=False, ws="none")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not instance.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(assistant=assistant, settings=settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM, "chromium is required in CI"
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def test_type_a_question_and_see_the_answer(server, browser, assistant, tmp_path):
