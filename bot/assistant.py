@@ -194,6 +194,21 @@ class Assistant:
             options=reply.options,
         )
 
+    def language_of(self, text: str) -> str:
+        """The language of one message, from the model's own detector (English when unsure)."""
+        for component in self._language_components():
+            language, confidence = component.detector.detect(text)
+            if language and confidence >= 0.6:
+                return language
+        return i18n.SOURCE_LOCALE
+
+    def _language_components(self) -> list:
+        from bot.components import LanguageEntityExtractor
+
+        runner = getattr(self.agent.processor, "graph_runner", None)
+        instances = getattr(runner, "_instantiated_nodes", {}) if runner else {}
+        return [node._component for node in instances.values() if isinstance(getattr(node, "_component", None), LanguageEntityExtractor)]
+
     # -- conversations -----------------------------------------------------------------------
     async def handle(self, text: str, sender: str, channel: str) -> list[dict]:
         """Run one message of a conversation; `sender` must already be a pseudonym."""

@@ -23,6 +23,7 @@ from bot.model import model_path
 from bot.nlg import shared_content
 from channels import outbound, registry
 from channels.core import Gateway
+from channels.ratelimit import RateLimiter
 from channels.settings import ConfigurationError, Settings
 
 log = logging.getLogger("haven")
@@ -90,7 +91,7 @@ def create_app(
     `transport` given, provider API calls go to it instead of the network."""
     settings = settings or Settings.from_env()
     _preflight(settings)
-    gateway = Gateway(settings=settings, assistant=assistant)
+    gateway = Gateway(settings=settings, assistant=assistant, limiter=RateLimiter(settings.rate_per_sender, settings.rate_global))
     model = None
     if assistant is None:
         model = model_path()

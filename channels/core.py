@@ -14,6 +14,7 @@ import httpx
 from bot import analytics, i18n
 from bot.assistant import Assistant
 from channels import commands
+from channels.ratelimit import RateLimiter
 from channels.privacy import pseudonymise_sender, scrub_identifiers
 from channels.settings import Settings
 
@@ -60,6 +61,7 @@ class Gateway:
     settings: Settings
     assistant: Assistant | None = None
     http: httpx.AsyncClient | None = None  # one shared client for provider APIs
+    limiter: RateLimiter = field(default_factory=RateLimiter)
     counters: dict[str, int] = field(default_factory=dict)
     _answered: OrderedDict = field(default_factory=OrderedDict)
 
@@ -96,7 +98,11 @@ class Gateway:
         self.count(f"messages.{message.channel.value}")
         command = commands.recognise(message.text)
         if command is not None:
-            return await self._command(message, *command)
+            return await self._command(message, *command)  # STOP must always work
+        if not self.limiter.allow(message.sender):
+            self.count("rate_limited")
+            language = self.assistant.language_of(message.text)
+            return [Outbound(commands.rate_limited(language), topic="rate_limited", language=language)]
         feedback = analytics.parse_feedback(message.text)
         if feedback is not None:
             return self._feedback(*feedback)

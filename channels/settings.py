@@ -13,6 +13,15 @@ DEVELOPMENT_KEY = "haven-development-key-not-for-production"
 MIN_SECRET_LENGTH = 16
 
 
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a positive whole number, not '{raw}'")
+    return int(raw)
+
+
 class ConfigurationError(Exception):
     """The service cannot start; the message names the variable to fix."""
 
@@ -27,6 +36,8 @@ class Settings:
     twilio_auth_token: str | None
     conversation_ttl_hours: float
     max_body_bytes: int
+    rate_per_sender: int = 20  # messages per pseudonym per minute
+    rate_global: int = 3000  # messages per instance per minute
     telegram_bot_token: str | None = None
     telegram_secret_token: str | None = None
     telegram_api_base: str = "https://api.telegram.org"
@@ -60,6 +71,8 @@ class Settings:
             twilio_auth_token=os.environ.get("TWILIO_AUTH_TOKEN") or None,
             conversation_ttl_hours=ttl,
             max_body_bytes=int(os.environ.get("HAVEN_MAX_BODY_BYTES", str(64 * 1024))),
+            rate_per_sender=_positive_int("HAVEN_RATE_PER_SENDER", 20),
+            rate_global=_positive_int("HAVEN_RATE_GLOBAL", 3000),
             telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN") or None,
             telegram_secret_token=os.environ.get("TELEGRAM_SECRET_TOKEN") or None,
             telegram_api_base=(os.environ.get("TELEGRAM_API_BASE") or "https://api.telegram.org").rstrip("/"),

@@ -50,6 +50,8 @@ def settings(data_dir):
         twilio_auth_token=TEST_TWILIO_TOKEN,
         conversation_ttl_hours=24,
         max_body_bytes=64 * 1024,
+        rate_per_sender=10_000,  # the suite sends many messages per sender; limits have their own test
+        rate_global=100_000,
     )
 
 
