@@ -32,6 +32,20 @@ RUSSIAN_ONLY = re.compile("[ыэъё]", re.IGNORECASE)
 REPEATS = re.compile(r"(\w)\1{2,}")
 
 
+def read_pickled(model_storage: ModelStorage, resource: Resource, filename: str) -> Any:
+    """What a trainable component persisted with `write_pickled`, or None (not trained yet)."""
+    try:
+        with model_storage.read_from(resource) as directory:
+            return pickle.loads((directory / filename).read_bytes())
+    except (ValueError, FileNotFoundError):
+        return None
+
+
+def write_pickled(model_storage: ModelStorage, resource: Resource, filename: str, value: Any) -> None:
+    with model_storage.write_to(resource) as target:
+        (target / filename).write_bytes(pickle.dumps(value))
+
+
 def normalise_text(text: str) -> str:
     """The form the model sees: folded case and diacritics, letters repeated at most twice."""
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
@@ -151,18 +165,12 @@ class LanguageEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "LanguageEntityExtractor":
-        try:
-            with model_storage.read_from(resource) as directory:
-                detector = pickle.loads((directory / cls.FILENAME).read_bytes())
-        except (ValueError, FileNotFoundError):
-            detector = None
-        return cls(config, model_storage, resource, detector)
+        return cls(config, model_storage, resource, read_pickled(model_storage, resource, cls.FILENAME))
 
     def train(self, training_data: TrainingData) -> Resource:
         directory = Path(self.config.get("intents_dir") or INTENTS_DIR)
         self.detector = LanguageDetector.train(directory)
-        with self.model_storage.write_to(self.resource) as target:
-            (target / self.FILENAME).write_bytes(pickle.dumps(self.detector))
+        write_pickled(self.model_storage, self.resource, self.FILENAME, self.detector)
         return self.resource
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -235,12 +243,7 @@ class TfidfIntentClassifier(GraphComponent):
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
-        try:
-            with model_storage.read_from(resource) as directory:
-                model = pickle.loads((directory / cls.FILENAME).read_bytes())
-        except (ValueError, FileNotFoundError):
-            model = None
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, read_pickled(model_storage, resource, cls.FILENAME))
 
     def train(self, training_data: TrainingData) -> Resource:
         from sklearn.calibration import CalibratedClassifierCV
@@ -260,8 +263,7 @@ class TfidfIntentClassifier(GraphComponent):
         classifier = CalibratedClassifierCV(LinearSVC(C=self.config["C"]), cv=self.config["calibration_folds"])
         pipeline = make_pipeline(features, classifier).fit(texts, encoder.transform(labels))
         self.model = (pipeline, list(encoder.classes_))
-        with self.model_storage.write_to(self.resource) as target:
-            (target / self.FILENAME).write_bytes(pickle.dumps(self.model))
+        write_pickled(self.model_storage, self.resource, self.FILENAME, self.model)
         return self.resource
 
     def process(self, messages: List[Message]) -> List[Message]:

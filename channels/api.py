@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictStr, validator
 
 from bot import i18n
+from channels import fields
 from channels.core import Gateway
 from channels.privacy import scrub_identifiers
 
@@ -30,20 +31,11 @@ class AskRequest(BaseModel):
 
     @validator("language")
     def known_language(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
-        if value is None:
-            return None
-        code = i18n.normalise_locale(value)
-        if code is None:
-            raise ValueError(f"unsupported language '{value}'; supported: {', '.join(i18n.locales())}")
-        return code
+        return None if value is None else fields.language_code(value)
 
     @validator("country", "nationality")
     def iso_code(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
-        if value is None:
-            return None
-        if len(value) != 2 or not value.isascii() or not value.isalpha():  # not 'éé', not 'ßß' (-> 'SSSS')
-            raise ValueError("expected a two-letter ISO 3166 country code, e.g. LB")
-        return value.upper()
+        return None if value is None else fields.country_code(value)
 
 
 class Alternative(BaseModel):

@@ -31,6 +31,7 @@ from bot.content import KINDS, PHASES, Contact, country_name, format_checked_dat
 from bot.content_check import ISO_TERRITORIES, max_age_days
 from bot.paths import SEEDS_DIR
 from bot.responses import Context
+from channels import fields
 from channels.core import Gateway
 from channels.operator.auth import SESSION_SECONDS, Authenticator, Session, operators_file
 from channels.privacy import scrub_identifiers
@@ -328,20 +329,11 @@ class SearchRequest(BaseModel):
 
     @validator("caller_language", "operator_language")
     def known_language(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
-        if value in (None, "", "auto"):
-            return None
-        code = i18n.normalise_locale(value)
-        if code is None:
-            raise ValueError(f"unsupported language '{value}'")
-        return code
+        return None if value in (None, "", "auto") else fields.language_code(value)
 
     @validator("country", "nationality")
     def iso_code(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
-        if value in (None, ""):
-            return None
-        if len(value) != 2 or not value.isalpha():
-            raise ValueError("expected a two-letter ISO 3166 country code, e.g. LB")
-        return value.upper()
+        return None if value in (None, "") else fields.country_code(value)
 
 
 @router.post("/api/search")
